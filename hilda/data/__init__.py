@@ -1,0 +1,1 @@
+"""Data: label spaces, index records, datasets, transforms, collate."""

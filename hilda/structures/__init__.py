@@ -1,0 +1,1 @@
+"""Typed data structures shared by the pipeline (calibration, batches, pairs)."""
