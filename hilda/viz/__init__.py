@@ -1,0 +1,1 @@
+"""Visualisation: devkit views, point clouds, overlays, BEV, feature PCA -> PNG."""

@@ -1,0 +1,24 @@
+"""Shared fixtures: one small synthetic world per test session (CPU only, no network)."""
+from __future__ import annotations
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+WORLD_ARGS = dict(seed=7, scenes=10, samples_per_scene=3, image_size=(320, 180))
+
+
+@pytest.fixture(scope="session")
+def world_root(tmp_path_factory):
+    from hilda.synthetic.world import generate_world
+
+    root = tmp_path_factory.mktemp("world") / "nuscenes"
+    return generate_world(root, progress=False, **WORLD_ARGS)
+
+
+@pytest.fixture(scope="session")
+def nusc(world_root):
+    from nuscenes import NuScenes
+
+    return NuScenes("v1.0-mini", str(world_root), verbose=False)
