@@ -28,6 +28,8 @@ stamp=".venv/.installed-${extras//,/-}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   echo "installing hilda[$extras] into .venv (first time: a few minutes)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+  # (the filter drops pip's notes about this machine's optional local indexes)
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]" \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   touch "$stamp"
 fi

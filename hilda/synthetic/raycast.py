@@ -112,7 +112,13 @@ def _record(i, j, t, pid, nrm, loc, out_t, out_id, out_n, out_l):
 
 
 @njit(cache=True)
-def _ground(origin, dirs, max_t, out_t, out_id, out_n, out_l):
+def _ground(origin, dirs, max_t):
+    """Output buffers ``(t, ids, normals, local hits)`` initialised with the ground plane's hits."""
+    shape = (dirs.shape[0], dirs.shape[1])
+    out_t = np.empty(shape)
+    out_id = np.empty(shape, dtype=np.int32)
+    out_n = np.zeros((shape[0], shape[1], 3))
+    out_l = np.zeros((shape[0], shape[1], 3))
     for i in range(dirs.shape[0]):
         for j in range(dirs.shape[1]):
             out_t[i, j] = max_t
@@ -124,6 +130,7 @@ def _ground(origin, dirs, max_t, out_t, out_id, out_n, out_l):
                     _record(i, j, tg, GROUND, (0.0, 0.0, 1.0),
                             (origin[0] + tg * dirs[i, j, 0], origin[1] + tg * dirs[i, j, 1], 0.0),
                             out_t, out_id, out_n, out_l)
+    return out_t, out_id, out_n, out_l
 
 
 @njit(cache=True)
@@ -150,11 +157,7 @@ def cast_spinning(origin, sensor2world_rot, dirs, elevations, max_t, prims):
     ``elevations[i]`` (ascending). Returns ``t (B, A)``, ``ids (B, A)``, normals, local hits.
     """
     nb, na = dirs.shape[0], dirs.shape[1]
-    out_t = np.empty((nb, na))
-    out_id = np.empty((nb, na), dtype=np.int32)
-    out_n = np.zeros((nb, na, 3))
-    out_l = np.zeros((nb, na, 3))
-    _ground(origin, dirs, max_t, out_t, out_id, out_n, out_l)
+    out_t, out_id, out_n, out_l = _ground(origin, dirs, max_t)
     step = 2.0 * np.pi / na
     for p in range(prims.shape[0]):
         v = prims[p, 1:4] - origin
@@ -226,11 +229,7 @@ def cast_camera(origin, world2cam, intrinsic, dirs, max_t, prims, prim_object, n
     the number of pixels it would cover with no occluder (for nuScenes visibility levels).
     """
     h, w = dirs.shape[0], dirs.shape[1]
-    out_t = np.empty((h, w))
-    out_id = np.empty((h, w), dtype=np.int32)
-    out_n = np.zeros((h, w, 3))
-    out_l = np.zeros((h, w, 3))
-    _ground(origin, dirs, max_t, out_t, out_id, out_n, out_l)
+    out_t, out_id, out_n, out_l = _ground(origin, dirs, max_t)
     unoccluded = np.zeros(n_objects, dtype=np.int64)
     stamp = np.full((h, w), -1, dtype=np.int64)
     for p in range(prims.shape[0]):
