@@ -22,3 +22,16 @@ def nusc(world_root):
     from nuscenes import NuScenes
 
     return NuScenes("v1.0-mini", str(world_root), verbose=False)
+
+
+@pytest.fixture(scope="session")
+def index_dir(world_root, tmp_path_factory):
+    """Split indexes (3 sweeps) of the session world, built with the CLI's code path."""
+    from nuscenes import NuScenes
+
+    from hilda.data.index_builder import build_index
+
+    out = tmp_path_factory.mktemp("index")
+    nusc = NuScenes("v1.0-mini", str(world_root), verbose=False)
+    build_index(nusc, out, dict(data_root=str(world_root), version="v1.0-mini", sweeps=3), 3, progress=False)
+    return out

@@ -69,3 +69,13 @@ def intrinsic_to_4x4(intrinsic: np.ndarray) -> np.ndarray:
     m = np.eye(4)
     m[:3, :3] = np.asarray(intrinsic, dtype=np.float64)
     return m
+
+
+def sensor2sensor(src2ego: np.ndarray, ego2global_src: np.ndarray,
+                  ego2global_dst: np.ndarray, dst2ego: np.ndarray) -> np.ndarray:
+    """``src2dst`` through both ego poses: ``dst <- ego(t_dst) <- global <- ego(t_src) <- src``.
+
+    The one place where a sensor reading is moved to another sensor at another time (LiDAR to
+    camera, sweep to keyframe LiDAR, neighbouring keyframe to this keyframe).
+    """
+    return compose(invert(dst2ego), invert(ego2global_dst), ego2global_src, src2ego)

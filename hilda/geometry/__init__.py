@@ -1,0 +1,1 @@
+"""Geometry kernels: projection to pixels, voxelisation, sweep accumulation, BEV grids."""
