@@ -1,0 +1,43 @@
+"""Bilinear sampling of patch-feature maps at continuous pixel coordinates.
+
+Convention (``align_corners=False``): an ``H x W`` image is covered by an ``h x w`` patch grid;
+pixel ``(row, col)`` spans ``[row, row + 1) x [col, col + 1)`` in continuous coordinates, so
+patch ``(i, j)`` has its centre at ``v = (i + 0.5) * H / h``, ``u = (j + 0.5) * W / w``. A pixel
+coordinate ``u`` maps to the normalised ``2u / W - 1`` of ``grid_sample``; beyond the outermost
+patch centres the border patch is repeated (``padding_mode='border'``). Only the four neighbouring
+patches of each pair are gathered: no full-resolution map is ever built.
+"""
+from __future__ import annotations
+
+import torch
+
+
+def sample_features(feature_map: torch.Tensor, camera_index: torch.Tensor, uv: torch.Tensor,
+                    image_size: tuple[int, int]) -> torch.Tensor:
+    """Features of ``feature_map (B, C, h, w)`` at pixels ``uv (P, 2)`` of images ``camera_index (P,)``.
+
+    ``uv`` holds continuous pixel coordinates ``(u = column, v = row)`` in images of
+    ``image_size = (W, H)``. Returns ``(P, C)`` in the map's dtype; differentiable w.r.t. the map.
+    """
+    if feature_map.ndim != 4:
+        raise ValueError(f"feature_map must be (B, C, h, w), got {tuple(feature_map.shape)}")
+    num_images, channels, h, w = feature_map.shape
+    width, height = image_size
+    # continuous patch-grid coordinates whose integer values are patch centres
+    x = (uv[:, 0].float() * w / width - 0.5).clamp(0, w - 1)
+    y = (uv[:, 1].float() * h / height - 0.5).clamp(0, h - 1)
+    x0 = x.floor().long().clamp(max=w - 2) if w > 1 else torch.zeros_like(x, dtype=torch.long)
+    y0 = y.floor().long().clamp(max=h - 2) if h > 1 else torch.zeros_like(y, dtype=torch.long)
+    wx = (x - x0).unsqueeze(1)
+    wy = (y - y0).unsqueeze(1)
+    x1 = (x0 + 1).clamp(max=w - 1)
+    y1 = (y0 + 1).clamp(max=h - 1)
+    table = feature_map.permute(0, 2, 3, 1).reshape(num_images * h * w, channels)
+    base = camera_index.long() * (h * w)
+
+    def at(yy, xx):
+        return table[base + yy * w + xx].float()
+
+    top = at(y0, x0) * (1 - wx) + at(y0, x1) * wx
+    bottom = at(y1, x0) * (1 - wx) + at(y1, x1) * wx
+    return (top * (1 - wy) + bottom * wy).to(feature_map.dtype)
