@@ -10,5 +10,6 @@ from mmengine.registry import Registry
 MODELS = Registry("model", locations=["hilda.models", "hilda.losses"])
 DATASETS = Registry("dataset", locations=["hilda.data.dataset", "hilda.data.datamodule"])
 TRANSFORMS = Registry("transform", locations=["hilda.data.transforms"])
-TASKS = Registry("task", locations=["hilda.tasks"])
+TASKS = Registry("task", locations=["hilda.tasks.pretrain"])
 METRICS = Registry("metric", locations=["hilda.evaluation"])
+SCHEDULERS = Registry("lr schedule", locations=["hilda.tasks.schedules"])

@@ -1,4 +1,4 @@
 """Models built from configs through ``hilda.registry.MODELS`` (``locations`` imports this package)."""
-from hilda.models import students, teachers
+from hilda.models import heads, students, teachers
 
-__all__ = ["students", "teachers"]
+__all__ = ["heads", "students", "teachers"]

@@ -1,0 +1,1 @@
+"""Losses: distillation distances (``distill``); the diffusion loss lives in its head."""

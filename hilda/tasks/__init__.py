@@ -1,0 +1,1 @@
+"""LightningModules that own the training logic (pre-training, downstream tasks)."""
