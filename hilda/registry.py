@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from mmengine.registry import Registry
 
-MODELS = Registry("model", locations=["hilda.models", "hilda.losses"])
+MODELS = Registry("model", locations=["hilda.models", "hilda.losses", "hilda.losses.semseg"])
 DATASETS = Registry("dataset", locations=["hilda.data.dataset", "hilda.data.datamodule"])
 TRANSFORMS = Registry("transform", locations=["hilda.data.transforms"])
-TASKS = Registry("task", locations=["hilda.tasks.pretrain"])
-METRICS = Registry("metric", locations=["hilda.evaluation"])
+TASKS = Registry("task", locations=["hilda.tasks.pretrain", "hilda.tasks.semseg"])
+METRICS = Registry("metric", locations=["hilda.evaluation", "hilda.evaluation.segmentation"])
 SCHEDULERS = Registry("lr schedule", locations=["hilda.tasks.schedules"])

@@ -17,6 +17,17 @@ from hilda.registry import DATASETS
 from hilda.structures.sample import Sample
 
 
+def _restrict(records: list[dict], tokens, tokens_file, index) -> list[dict]:
+    from hilda.data.label_fractions import read_token_list, resolve_tokens
+
+    if tokens is not None and tokens_file is not None:
+        raise ValueError("give either tokens or tokens_file, not both")
+    entries = list(tokens) if tokens is not None else read_token_list(tokens_file)
+    source = f"tokens_file {tokens_file}" if tokens_file is not None else "tokens"
+    keep = set(resolve_tokens(entries, records, f"{source} (index {index})"))
+    return [r for r in records if r["token"] in keep]
+
+
 @DATASETS.register_module()
 class NuScenesIndexDataset(Dataset):
     """Samples of one split.
@@ -27,6 +38,10 @@ class NuScenesIndexDataset(Dataset):
         voxel_size, point_cloud_range: the voxel grid (``hilda.geometry.grid.VoxelGrid``).
         pipeline: transform configs (``hilda.registry.TRANSFORMS``), applied after loading.
         teacher_cache: a ``TeacherFeatureCache`` config; cached features replace online images.
+        tokens / tokens_file: keep only these keyframes (a list, or a file read by
+            ``hilda.data.label_fractions.read_token_list``: sample tokens, LIDAR_TOP sample_data
+            tokens or file names, one per line); an entry not in the index is an error
+            (``TokenListError``). Records keep the index order.
         max_samples: keep the first ``max_samples`` records (quick runs).
         With ``temporal=True`` only keyframes that have both a previous and a next keyframe are kept.
         **reader: ``ReaderOptions`` fields (sweeps, image_size, temporal, boxes, ...).
@@ -34,9 +49,12 @@ class NuScenesIndexDataset(Dataset):
 
     def __init__(self, index: str, voxel_size, point_cloud_range, data_root: str | None = None,
                  pipeline: list | tuple = (), teacher_cache: dict | None = None,
-                 max_samples: int | None = None, **reader):
+                 max_samples: int | None = None, tokens: list | tuple | None = None,
+                 tokens_file: str | None = None, **reader):
         info = load_index(index)
         records = info["samples"]
+        if tokens is not None or tokens_file is not None:
+            records = _restrict(records, tokens, tokens_file, index)
         if reader.get("temporal"):  # the occupancy objective needs both neighbours
             records = [r for r in records if r["prev"] is not None and r["next"] is not None]
         records = records[:max_samples] if max_samples else records

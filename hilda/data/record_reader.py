@@ -35,6 +35,9 @@ class ReaderOptions:
     intensity_scale: float = 1.0 / 255.0
     min_depth: float = 1.0
     occlusion: dict | None = None
+    # drop returns from the ego vehicle: (x_min, y_min, x_max, y_max) in the ego frame (x forward,
+    # origin at the rear axle), applied to every scan in its own frame; None keeps all points
+    ego_box: tuple[float, float, float, float] | None = None
 
 
 def _with_lag(points: np.ndarray, lag: float = 0.0) -> np.ndarray:
@@ -45,26 +48,36 @@ class RecordReader:
     def __init__(self, data_root: str | Path, options: ReaderOptions):
         self.root, self.opt = Path(data_root), options
 
-    def _scan(self, entry: dict) -> np.ndarray:
-        return read_points(self.root / entry["path"], self.opt.intensity_scale)
+    def _scan(self, entry: dict, lidar2ego: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Points of a scan (own frame) without ego-vehicle returns, and the keep mask (or None)."""
+        pts = read_points(self.root / entry["path"], self.opt.intensity_scale)
+        if self.opt.ego_box is None:
+            return pts, None
+        x0, y0, x1, y1 = self.opt.ego_box
+        ego = transform_points(lidar2ego, pts[:, :3].astype(np.float64))
+        keep = ~((ego[:, 0] >= x0) & (ego[:, 0] <= x1) & (ego[:, 1] >= y0) & (ego[:, 1] <= y1))
+        return pts[keep], keep
 
     def read(self, rec: dict) -> Sample:
         opt = self.opt
-        key = self._scan(rec["lidar"])
-        sweeps = [(self._scan(s), np.asarray(s["a2lidar"]), s["time_lag"]) for s in rec["sweeps"][:opt.sweeps]]
+        lidar2ego = np.asarray(rec["lidar"]["lidar2ego"])
+        scan = lambda entry: self._scan(entry, lidar2ego)[0]  # noqa: E731
+        key, key_keep = self._scan(rec["lidar"], lidar2ego)
+        sweeps = [(scan(s), np.asarray(s["a2lidar"]), s["time_lag"]) for s in rec["sweeps"][:opt.sweeps]]
         points = accumulate_sweeps(key, sweeps).astype(np.float32)
         sample = Sample(token=rec["token"], points=points, n_key=len(key),
                         meta=dict(scene_name=rec.get("scene_name"), timestamp=rec.get("timestamp")))
         if opt.labels and rec.get("lidarseg"):
             labels = np.full(len(points), IGNORE_INDEX, np.int64)
-            labels[:len(key)] = read_lidarseg(self.root / rec["lidarseg"], len(key))
+            key_labels = read_lidarseg(self.root / rec["lidarseg"], rec["lidar"]["num_points"])
+            labels[:len(key)] = key_labels if key_keep is None else key_labels[key_keep]
             sample.labels = labels
         if opt.image_size is not None:
             self._cameras(rec, sample)
         if opt.temporal:
             for name in ("prev", "next"):
                 entry = rec[name]
-                moved = None if entry is None else transform_points(np.asarray(entry["a2lidar"]), self._scan(entry))
+                moved = None if entry is None else transform_points(np.asarray(entry["a2lidar"]), scan(entry))
                 setattr(sample, f"{name}_points", None if moved is None else _with_lag(moved))
         if opt.boxes:
             self._boxes(rec, sample)

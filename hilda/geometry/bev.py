@@ -63,7 +63,10 @@ _REDUCERS = dict(mean=_scatter_mean, max=_scatter_max)
 
 def scatter_to_bev(features: torch.Tensor, xyz: torch.Tensor, offsets: torch.Tensor, grid: VoxelGrid,
                    cell_size: float, reduce: str = "mean") -> torch.Tensor:
-    """Scatter ``(N, C)`` point features to ``(B, C, H, W)`` (empty cells 0); differentiable in ``features``."""
+    """Scatter ``(N, C)`` point features to ``(B, C, H, W)`` (empty cells 0); differentiable in ``features``.
+
+    Accumulates in at least float32 (half-precision sums and counts go wrong past 256 points a cell).
+    """
     if reduce not in _REDUCERS:
         raise ValueError(f"reduce must be one of {sorted(_REDUCERS)}, got {reduce!r}")
     if features.shape[0] != xyz.shape[0]:
@@ -71,7 +74,8 @@ def scatter_to_bev(features: torch.Tensor, xyz: torch.Tensor, offsets: torch.Ten
     b, (h, w), c = offsets.numel() - 1, grid.bev_shape(cell_size), features.shape[1]
     idx = bev_cell_index(xyz, offsets, grid, cell_size)
     keep = idx >= 0
-    out = _REDUCERS[reduce](features.new_zeros(b * h * w, c), idx[keep], features[keep])
+    feats = features[keep].to(torch.promote_types(features.dtype, torch.float32))
+    out = _REDUCERS[reduce](feats.new_zeros(b * h * w, c), idx[keep], feats)
     return out.view(b, h, w, c).permute(0, 3, 1, 2).contiguous()
 
 

@@ -91,3 +91,24 @@ def test_teacher_cache_with_image_transforms_is_refused(make_dataset, tmp_path):
     with pytest.raises(Exception, match="no teacher cache"):
         make_dataset(image_size=(224, 126), teacher_cache=dict(root=str(tmp_path), model_name="m", layers=(10, 11),
                                                                 image_size=(224, 126)))
+
+
+def test_ego_box_removes_ego_returns_and_keeps_labels_aligned(make_dataset, nusc):
+    from hilda.data.nuscenes_labels import CATEGORY_INDEX
+
+    plain, boxed = make_dataset(), make_dataset(ego_box=(-1.0, -1.1, 3.6, 1.1), temporal=True)
+    token = boxed.tokens[0]
+    s, full = boxed[0], plain[plain.tokens.index(token)]
+    raw = lidarseg_labels(nusc, nusc.get("sample", token)["data"]["LIDAR_TOP"])
+    ego = raw == CATEGORY_INDEX["vehicle.ego"]
+    from hilda.structures.calib import transform_points
+
+    lidar2ego = np.asarray(boxed.records[0]["lidar"]["lidar2ego"])
+    p_ego = transform_points(lidar2ego, full.points[:, :3].astype(np.float64))
+    keep = ~((p_ego[:, 0] >= -1.0) & (p_ego[:, 0] <= 3.6) & (np.abs(p_ego[:, 1]) <= 1.1))
+    assert ego.sum() > 100 and not (keep & ego).any()  # every ego return goes
+    assert (~keep & ~ego).sum() < 0.001 * len(keep)  # and (almost) nothing else
+    np.testing.assert_array_equal(s.points[:, :3], full.points[keep, :3])
+    np.testing.assert_array_equal(s.labels, lidarseg32_to_16(raw[keep]))
+    for other in (s.prev_points, s.next_points):  # no ego returns near the origin of t0 either
+        assert not ((np.abs(other[:, 0]) < 0.7) & (np.abs(other[:, 1]) < 1.2)).any()

@@ -8,6 +8,6 @@ teacher_cache = dict(root="data/demo/teacher_cache", splits=("mini_train",))
 data = dict(
     type="NuScenesDataModule", batch_size=2, num_workers=0,
     train=dict(type="NuScenesIndexDataset", index="data/demo/hilda_index/index_mini_train.json",
-               sweeps=0, temporal=True,
+               sweeps=0, temporal=True, ego_box=(-1.0, -1.1, 3.6, 1.1),
                pipeline=[dict(type="RandomRotateZ"), dict(type="RandomFlip")]),
     val=None)

@@ -6,7 +6,7 @@ image_size = (448, 252)  # (W, H); multiples of the ViT patch (14)
 data = dict(
     type="NuScenesDataModule", batch_size=4, num_workers=8,
     train=dict(type="NuScenesIndexDataset", index="data/nuscenes/hilda_index/index_train.json",
-               data_root="data/nuscenes", sweeps=0, temporal=True,
+               data_root="data/nuscenes", sweeps=0, temporal=True, ego_box=(-1.0, -1.1, 3.6, 1.1),
                pipeline=[dict(type="RandomRotateZ"), dict(type="RandomFlip"),
                          dict(type="RandomScale", scale_range=(0.95, 1.05)),
                          dict(type="ImageResizeCrop", scale_range=(1.0, 1.2)), dict(type="ImageFlip")]),

@@ -78,7 +78,8 @@ class BEVUNet(nn.Module):
             self.upsample.append(nn.Conv2d(prev, prev, 3, padding=1))
             self.up.append(ResBlock(prev + ch, ch, emb_dim))
             prev = ch
-        self.head = nn.Sequential(nn.GroupNorm(_groups(prev), prev), nn.SiLU(), nn.Conv2d(prev, out_channels, 3, padding=1))
+        self.head = nn.Sequential(nn.GroupNorm(_groups(prev), prev), nn.SiLU(),
+                                  nn.Conv2d(prev, out_channels, 3, padding=1))
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
         h_in, w_in = x_t.shape[-2:]

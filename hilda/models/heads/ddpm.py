@@ -98,7 +98,7 @@ class DiffusionSchedule(nn.Module):
         ``prediction`` says what the denoiser returns (``"eps"`` or ``"v"``).
         """
         device = cond.device if cond is not None else self.alphas_cumprod.device
-        dtype = cond.dtype if cond is not None else torch.float32
+        dtype = torch.promote_types(cond.dtype, torch.float32) if cond is not None else torch.float32
         x = torch.randn(shape, generator=generator, device=device, dtype=dtype)
         ts = self.ddim_timesteps(steps)
         for i, t in enumerate(ts):

@@ -98,7 +98,8 @@ class OccupancyDiffusionHead(nn.Module):
         cond = self.condition(feat_t0, points_t0, feat_prev, points_prev)
         if next_points.batch_size != cond.shape[0]:
             raise ValueError(f"t+1 has {next_points.batch_size} samples, t0 has {cond.shape[0]}")
-        occ = self.target(next_points).to(device=cond.device, dtype=cond.dtype)
+        # the diffusion arithmetic stays in (at least) float32 under autocast
+        occ = self.target(next_points).to(device=cond.device, dtype=torch.promote_types(cond.dtype, torch.float32))
         x0 = occ * 2.0 - 1.0
         t = torch.randint(0, self.schedule.num_steps, (x0.shape[0],), generator=generator, device=x0.device)
         noise = torch.randn(x0.shape, generator=generator, device=x0.device, dtype=x0.dtype)

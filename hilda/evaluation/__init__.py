@@ -1,0 +1,1 @@
+"""Evaluation metrics (registered in ``hilda.registry.METRICS``) and their reports."""
