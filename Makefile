@@ -6,7 +6,7 @@ setup:
 	bash tools/setup_env.sh cpu,test
 
 demo: setup
-	$(PY) tools/demo.py configs/demo.py
+	$(PY) tools/demo.py configs/pretrain/demo.py
 
 test: setup
 	$(PY) -m pytest -q

@@ -24,10 +24,11 @@ from hilda.viz import commands
 from hilda.viz.curves import MetricsNotFound
 from hilda.viz.interactive import NoDisplayError, has_display
 from hilda.viz.loading import SampleNotFound, load_sample
+from hilda.tasks.backbone_io import BackboneFileError
 from hilda.viz.model_outputs import CheckpointNotFound, check_checkpoint
 
 USER_ERRORS = (IndexFileError, SampleNotFound, DataFileError, CheckpointNotFound, MetricsNotFound,
-               NoDisplayError, NotImplementedError, commands.ViewInputError)
+               NoDisplayError, NotImplementedError, commands.ViewInputError, BackboneFileError)
 
 
 def _sample_args(p: argparse.ArgumentParser, image_size=None) -> None:

@@ -8,5 +8,5 @@ model = dict(
     teacher=dict(img_size=(126, 224), pretrained=False, autocast_dtype=None),
     diffusion=dict(bev_cell_size=1.0, num_steps=200),
     scheduler=dict(warmup_steps=10))
-trainer = dict(max_epochs=4, log_every_n_steps=1)
+trainer = dict(max_epochs=3, limit_train_batches=20, log_every_n_steps=1)
 work_dir = "work_dirs/demo_pretrain"

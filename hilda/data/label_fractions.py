@@ -127,3 +127,28 @@ def resolve_tokens(entries: list[str], records: list[dict], source: str = "token
     if not entries:
         raise TokenListError(f"{source} is empty")
     return list(dict.fromkeys(lookup.get(e) or lookup[Path(e).name] for e in entries))
+
+
+def labelled_split(index: str, work_dir: str | Path, fraction: float = 1.0, seed: int = 0, sampling: str = "uniform",
+                   tokens_file: str | None = None, fractions=FRACTIONS) -> tuple[Path, int]:
+    """The labelled training scans of a run, written to ``<work_dir>/train_tokens.txt``.
+
+    Without ``tokens_file``: the lists of every fraction in ``fractions`` (and ``fraction``) go to
+    ``<work_dir>/label_fractions.json`` and the run uses ``fraction``'s. With it: the user's list,
+    resolved to sample tokens (unknown entries are refused). Returns ``(path, number of scans)``.
+    """
+    from hilda.data.index_format import load_index
+
+    info = load_index(index)
+    records, work_dir = info["samples"], Path(work_dir)
+    if tokens_file is not None:
+        tokens = resolve_tokens(read_token_list(tokens_file), records, f"semseg.tokens_file {tokens_file}")
+        header = f"{len(tokens)} labelled scans from {tokens_file} (index {index})"
+    else:
+        wanted = tuple(sorted({*fractions, float(fraction)}))
+        lists = write_fraction_lists(work_dir / "label_fractions.json", index, info["split"], records, wanted,
+                                     seed, sampling)
+        tokens = lists[fraction_name(float(fraction))]
+        header = (f"{fraction_name(float(fraction))} of {info['split']} ({len(tokens)} of {len(records)} scans), "
+                  f"sampling={sampling}, seed={seed} (index {index})")
+    return write_token_list(work_dir / "train_tokens.txt", tokens, header), len(tokens)

@@ -4,7 +4,7 @@ An export is a ``torch.save``d dict of plain containers and tensors (loadable wi
 ``weights_only=True``)::
 
     {"format": "hilda-backbone", "version": 1, "student": <student config dict>,
-     "state_dict": <student weights>, "source": <checkpoint path>}
+     "state_dict": <student weights>, "source": <checkpoint path>, "grid": <voxel grid or None>}
 
 ``load_backbone`` takes such an export or a Lightning checkpoint of ``HildaPretrain`` directly.
 """
@@ -34,6 +34,12 @@ def _read(path: str | Path) -> dict:
         raise BackboneFileError(f"cannot read checkpoint {path}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
 
 
+def backbone_grid(path: str | Path) -> dict | None:
+    """The ``grid`` (voxel_size, point_cloud_range) the backbone was trained on, when recorded."""
+    ckpt = _read(path)
+    return ckpt.get("grid") if ckpt.get("format") == FORMAT else ckpt.get("hyper_parameters", {}).get("grid")
+
+
 def backbone_state(path: str | Path) -> tuple[dict, dict]:
     """``(student config, student state_dict)`` from an export or a pre-training checkpoint."""
     ckpt = _read(path)
@@ -47,7 +53,8 @@ def backbone_state(path: str | Path) -> tuple[dict, dict]:
 
 def export_backbone(ckpt: str | Path, out: str | Path) -> Path:
     student, state = backbone_state(ckpt)
-    save_atomic(dict(format=FORMAT, version=1, student=student, state_dict=state, source=str(ckpt)), out)
+    save_atomic(dict(format=FORMAT, version=1, student=student, state_dict=state, source=str(ckpt),
+                     grid=backbone_grid(ckpt)), out)
     return Path(out)
 
 

@@ -78,7 +78,7 @@ class SemsegTask(L.LightningModule):
         self.val_iou = METRICS.build(metric_cfg)
         self.optimizer_cfg = optimizer or dict(type="AdamW", lr=1e-3, weight_decay=0.01)
         self.backbone_lr, self.scheduler_cfg = backbone_lr, scheduler
-        self.last_result = None
+        self.last_result, self.last_result_epoch = None, None
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -116,7 +116,7 @@ class SemsegTask(L.LightningModule):
     def on_validation_epoch_end(self) -> None:
         result = self.val_iou.compute()
         self.val_iou.reset()
-        self.last_result = result
+        self.last_result, self.last_result_epoch = result, self.current_epoch
         self.log("val/mIoU", result.miou, sync_dist=False)
         for name, v in result.per_class().items():
             if v == v:  # classes absent from targets and predictions have no IoU

@@ -139,8 +139,8 @@ def run_bev(sample: Sample, out_dir, grid: VoxelGrid = bev.DEFAULT_GRID, cell_si
     if forecast:
         if occ["next"] is None:
             raise ViewInputError(f"sample {sample.token} has no next keyframe, so no forecast target")
-        pred = load_forecast(checkpoint, sample)
-        written.append(bev.render_forecast(pred, occ["next"], out_dir / f"{sample.token}_bev_forecast.png", extent))
+        pred, target, head_extent = load_forecast(checkpoint, sample)  # on the diffusion head's BEV grid
+        written.append(bev.render_forecast(pred, target, out_dir / f"{sample.token}_bev_forecast.png", head_extent))
     return written
 
 

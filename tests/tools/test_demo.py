@@ -10,9 +10,9 @@ from tests.conftest import WORLD_ARGS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _demo(*opts):
-    return subprocess.run([sys.executable, "tools/demo.py", "configs/demo.py", "--cfg-options", *opts],
-                          capture_output=True, text=True, cwd=ROOT)
+def _demo(*opts, stages="world,views"):
+    return subprocess.run([sys.executable, "tools/demo.py", "configs/pretrain/demo.py", "--stages", stages,
+                           "--cfg-options", *opts], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_demo_reuses_matching_world_and_renders(world_root, tmp_path):
@@ -22,10 +22,15 @@ def test_demo_reuses_matching_world_and_renders(world_root, tmp_path):
                 f"work_dir={tmp_path}")
     assert res.returncode == 0, res.stderr
     assert "reusing" in res.stdout
-    assert len(list(tmp_path.glob("*.png"))) == 4
+    assert len(list((tmp_path / "views").glob("*.png"))) == 4
 
 
 def test_demo_refuses_world_made_with_other_arguments(world_root, tmp_path):
     res = _demo(f"world.data_root={world_root}", "world.seed=12345", f"work_dir={tmp_path}")
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1 and "world.data_root" in res.stderr
+
+
+def test_demo_refuses_unknown_stage(tmp_path):
+    res = _demo(f"work_dir={tmp_path}", stages="world,fly")
+    assert res.returncode == 2 and "fly" in res.stderr

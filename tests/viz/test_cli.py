@@ -64,12 +64,26 @@ def test_missing_checkpoint_or_sample_is_one_line(cli, capsys, train_index, tmp_
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ") and named in err
 
 
-def test_existing_student_checkpoint_is_not_wired_yet(cli, capsys, train_index, tmp_path):
+def test_unreadable_checkpoint_is_one_line(cli, capsys, train_index, tmp_path):
     ckpt = tmp_path / "run.ckpt"
-    ckpt.write_bytes(b"")
-    code, _, err = _run(cli, capsys, "scan", "--index", train_index, "--color", "pred", "--checkpoint", ckpt,
+    ckpt.write_bytes(b"not a checkpoint")
+    code, _, err = _run(cli, capsys, "scan", "--index", train_index, "--color", "pca", "--checkpoint", ckpt,
                         "--out", tmp_path)
-    assert code == 2 and "not available yet" in err and str(ckpt) in err
+    assert code == 2 and str(ckpt) in err and len(err.strip().splitlines()) == 1
+
+
+def test_student_pca_and_forecast_from_a_pretraining_checkpoint(cli, capsys, train_index, tiny_pretrain_ckpt,
+                                                                  tmp_path):
+    code, out, err = _run(cli, capsys, "scan", "--index", train_index, "--sample", "1", "--color", "pca",
+                          "--checkpoint", tiny_pretrain_ckpt, "--out", tmp_path / "pca")
+    assert code == 0, err
+    pngs = [p for p in _listed(out) if p.suffix == ".png"]
+    img = np.asarray(Image.open(pngs[0]).convert("RGB")).reshape(-1, 3)
+    assert len(np.unique(img, axis=0)) > 50  # PCA colours vary over the points
+    code, out, err = _run(cli, capsys, "bev", "--index", train_index, "--sample", "1", "--forecast",
+                          "--checkpoint", tiny_pretrain_ckpt, "--out", tmp_path / "bev")
+    assert code == 0, err
+    assert any("forecast" in p.name for p in _listed(out))
 
 
 def test_curves_without_metrics_names_the_dir(cli, capsys, tmp_path):

@@ -1,0 +1,4 @@
+# Fine-tuning on 5 % of the training scans (drawn by tools/finetune.py, nested across fractions).
+_base_ = ["./minkunet34_nuscenes_finetune_100pct.py"]
+semseg = dict(fraction=0.05)
+trainer = dict(max_epochs=100, check_val_every_n_epoch=10)

@@ -1,0 +1,84 @@
+"""Semantic segmentation: fine-tune or linear-probe a (pre-trained) backbone.
+
+    python tools/finetune.py CONFIG [--pretrained CKPT] [--work-dir DIR] [--resume [CKPT]] [--cfg-options k=v ...]
+
+``--pretrained``: a HildaPretrain checkpoint (tools/train.py) or a backbone export
+(tools/export_backbone.py); without it the backbone starts from random weights. The labelled
+training scans come from the config's ``semseg`` section (``fraction``, ``seed``, ``sampling`` or a
+user ``tokens_file`` such as SLidR's 1 % list) and are written to <work_dir>/train_tokens.txt
+(+ label_fractions.json with the 1/5/10/25/100 % lists). Otherwise as tools/train.py: resolved
+config, checkpoints, logs; validation writes confusion_matrix.png and val_iou.json.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mmengine.config import DictAction
+
+try:  # run as a script: tools/ is sys.path[0]
+    from train import load_config, report, resume_path
+except ImportError:  # imported as the tools.finetune module
+    from tools.train import load_config, report, resume_path
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("config")
+    p.add_argument("--pretrained", default=None, metavar="CKPT", help="pre-trained checkpoint or backbone export")
+    p.add_argument("--work-dir", type=Path, default=None, help="default: work_dirs/<config name>")
+    p.add_argument("--resume", nargs="?", const="last", default=None, metavar="CKPT",
+                   help="resume from CKPT, or from <work_dir>/checkpoints/last.ckpt when no path is given")
+    p.add_argument("--cfg-options", nargs="+", action=DictAction, default={},
+                   help="override config keys, e.g. semseg.fraction=0.01 trainer.max_epochs=2")
+    return p.parse_args(argv)
+
+
+def labelled_scans(cfg, work_dir: Path) -> None:
+    """Restrict ``data.train`` to the labelled scans of ``cfg.semseg`` (written to the work dir)."""
+    from hilda.data.label_fractions import labelled_split
+
+    s = dict(cfg.get("semseg") or {})
+    path, n = labelled_split(cfg.data.train.index, work_dir, fraction=float(s.get("fraction", 1.0)),
+                             seed=int(s.get("seed", 0)), sampling=s.get("sampling", "uniform"),
+                             tokens_file=s.get("tokens_file"))
+    cfg.data.train.tokens_file = str(path)
+    print(f"labelled training scans: {n} ({path})")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from hilda.data.index_format import IndexFileError
+    from hilda.data.label_fractions import TokenListError
+    from hilda.tasks.backbone_io import BackboneFileError
+    from hilda.tasks.build import ConfigError, build_datamodule, build_task, build_trainer, check_top_level
+
+    try:
+        cfg = load_config(args.config, args.cfg_options, args.work_dir)
+        if args.pretrained is not None:
+            cfg.model.pretrained = args.pretrained
+        work_dir = Path(cfg.work_dir)
+        check_top_level(cfg)
+        ckpt = resume_path(args.resume, work_dir)
+        labelled_scans(cfg, work_dir)
+        import lightning as L
+
+        L.seed_everything(int(cfg.get("seed", 0)), workers=True, verbose=False)
+        datamodule = build_datamodule(cfg)
+        task = build_task(cfg, datamodule)
+        trainer = build_trainer(cfg, work_dir)
+    except (ConfigError, IndexFileError, TokenListError, BackboneFileError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    cfg.dump(str(work_dir / "config.py"))
+    trainer.fit(task, datamodule=datamodule, ckpt_path=ckpt)
+    if trainer.global_rank == 0:
+        report(trainer, work_dir)
+        if task.last_result is not None:
+            print(f"last validation (epoch {task.last_result_epoch}):\n{task.last_result.table()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
