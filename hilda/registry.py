@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from mmengine.registry import Registry
 
-MODELS = Registry("model", locations=["hilda.models", "hilda.losses", "hilda.losses.semseg"])
+MODELS = Registry("model", locations=["hilda.models", "hilda.losses", "hilda.losses.semseg",
+                                        "hilda.models.heads.centered_distill"])
 DATASETS = Registry("dataset", locations=["hilda.data.dataset", "hilda.data.datamodule"])
 TRANSFORMS = Registry("transform", locations=["hilda.data.transforms"])
 TASKS = Registry("task", locations=["hilda.tasks.pretrain", "hilda.tasks.semseg"])

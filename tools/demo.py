@@ -74,7 +74,7 @@ def stage_pretrain(cfg, ctx: dict) -> None:
 
 
 def stage_probe(cfg, ctx: dict) -> None:
-    from hilda.tasks.linear_probe import probe_from_config
+    from hilda.tasks.probe_config import probe_from_config
 
     ctx["probe"] = probe_from_config(cfg, ctx["ckpt"])
     (Path(cfg.work_dir) / "linear_probe.json").write_text(json.dumps(ctx["probe"], indent=1))

@@ -103,6 +103,28 @@ def evaluate(backbone: nn.Module, head: nn.Module, dataset, num_classes: int = l
     return metric.compute()
 
 
+@torch.no_grad()
+def recalibrate_bn(backbone: nn.Module, dataset, batch_size: int = 2) -> None:
+    """Re-estimate every BatchNorm's running statistics on ``dataset`` (plain average over its
+    batches, in train mode, no gradient); weights are untouched. A randomly initialised backbone has
+    running statistics (0, 1) that match no data, which handicaps it in a frozen-BN probe; this
+    gives the fair random-init baseline (benchmarks/pretraining_helps.py)."""
+    bns = [m for m in backbone.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    momenta = [m.momentum for m in bns]
+    was_training = backbone.training
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average
+    backbone.train()
+    try:
+        for batch, _ in _batches(dataset, batch_size):
+            backbone(batch.points)
+    finally:
+        for m, momentum in zip(bns, momenta):
+            m.momentum = momentum
+        backbone.train(was_training)
+
+
 def linear_probe(backbone: nn.Module, train_dataset, val_dataset, epochs: int = 30, lr: float = 1e-2,
                  seed: int = 0, points_per_scan: int | None = 4096, num_classes: int = len(SEG16_CLASSES),
                  class_names=SEG16_CLASSES, batch_size: int = 4) -> dict:

@@ -132,8 +132,9 @@ class SemsegTask(L.LightningModule):
         epoch = self.current_epoch
         save_confusion_png(result.confusion.numpy(), self.class_names, work_dir / "confusion_matrix.png",
                            title=f"val epoch {epoch}: mIoU {result.miou:.2f}")
-        doc = dict(epoch=epoch, miou=result.miou, iou={k: (None if v != v else v) for k, v in result.per_class().items()},
-                   confusion=result.confusion.tolist(), class_names=list(self.class_names))
+        iou = {k: (None if v != v else v) for k, v in result.per_class().items()}  # nan: class absent
+        doc = dict(epoch=epoch, miou=result.miou, iou=iou, confusion=result.confusion.tolist(),
+                   class_names=list(self.class_names))
         write_text_atomic(work_dir / "val_iou.json", json.dumps(doc, indent=1) + "\n")
 
     def configure_optimizers(self):

@@ -41,8 +41,11 @@ def exported(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def loader(make_dataset):
-    ds = make_dataset(**COARSE, max_samples=4, pipeline=[dict(type="RandomRotateZ")])
+def loader(index_dir):
+    from hilda.registry import DATASETS
+
+    ds = DATASETS.build(dict(type="NuScenesIndexDataset", index=str(index_path(index_dir, "mini_train")), **COARSE,
+                             max_samples=4, pipeline=[dict(type="RandomRotateZ")]))
     return DataLoader(ds, batch_size=2, collate_fn=partial(collate, spatial_shape=ds.grid.spatial_shape))
 
 
@@ -90,6 +93,7 @@ def test_finetune_from_pretrained_then_test_prints_a_table(exported, index_dir, 
                "data.val.index": str(index_path(index_dir, "mini_val")),
                "grid.voxel_size": [0.5, 0.5, 0.5], "semseg.fraction": 0.25, "semseg.seed": 1,
                "trainer.max_epochs": 1, "trainer.limit_train_batches": 2, "trainer.limit_val_batches": 2,
+               "trainer.check_val_every_n_epoch": 1, "trainer.log_every_n_steps": 1,
                "trainer.enable_model_summary": False}
     work = tmp_path / "ft"
     out = run("tools/finetune.py", "configs/semseg/demo_finetune_1pct.py", "--pretrained", str(exported[0]),
@@ -99,14 +103,16 @@ def test_finetune_from_pretrained_then_test_prints_a_table(exported, index_dir, 
         assert (work / name).is_file(), name
     out = run("tools/test.py", str(work / "config.py"), str(work / "checkpoints" / "last.ckpt"),
               "--work-dir", str(tmp_path / "test"), "--cfg-options", "data.val.max_samples=2")
-    table = out[out.index("class"):].splitlines()
-    assert len(table) == 1 + 16 + 1 and table[-1].startswith("mIoU")
+    lines = out[out.index("class"):].splitlines()
+    table = lines[:next(i for i, line in enumerate(lines) if line.startswith("mIoU")) + 1]
+    assert len(table) == 1 + 16 + 1 and table[1].startswith("barrier") and "confusion matrix" in out
     assert (tmp_path / "test" / "test" / "confusion_matrix.png").is_file()
 
 
 def test_finetune_refuses_unknown_tokens(index_dir, tmp_path):
     (tmp_path / "list.txt").write_text("definitely-not-a-token\n")
-    res = subprocess.run([sys.executable, "tools/finetune.py", "configs/semseg/demo_linear_probe.py", "--work-dir",
-                          str(tmp_path / "w"), "--cfg-options", f"data.train.index={index_path(index_dir, 'mini_train')}",
-                          f"semseg.tokens_file={tmp_path / 'list.txt'}"], cwd=ROOT, capture_output=True, text=True)
+    argv = [sys.executable, "tools/finetune.py", "configs/semseg/demo_linear_probe.py", "--work-dir",
+            str(tmp_path / "w"), "--cfg-options", f"data.train.index={index_path(index_dir, 'mini_train')}",
+            f"semseg.tokens_file={tmp_path / 'list.txt'}"]
+    res = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 2 and "definitely-not-a-token" in res.stderr.strip().splitlines()[-1]
