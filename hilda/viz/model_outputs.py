@@ -49,10 +49,16 @@ def load_student_features(ckpt: str | Path, sample: Sample) -> np.ndarray:
 
 
 def load_predictions(ckpt: str | Path, sample: Sample) -> np.ndarray:
-    """``(N,)`` int64 predicted 16-class labels of ``sample.points`` (a semantic-segmentation checkpoint)."""
-    from hilda.tasks.semseg import predict_points
+    """``(N,)`` int64 predicted 16-class labels of ``sample.points`` from a ``SemsegTask`` checkpoint
+    (tools/finetune.py), on the grid it was trained with."""
+    from hilda.tasks.semseg import SemsegTask
 
-    return predict_points(check_checkpoint(ckpt), sample.points)
+    path = check_checkpoint(ckpt)
+    task = SemsegTask.load_from_checkpoint(str(path), map_location="cpu", pretrained=None, weights_only=True).eval()
+    if task.hparams.get("grid") is None:
+        raise CheckpointNotFound(f"{path} does not record its voxel grid")
+    with torch.no_grad():
+        return task(_voxelised(sample.points, task.hparams.grid)).argmax(1).numpy()
 
 
 def load_forecast(ckpt: str | Path, sample: Sample) -> tuple[np.ndarray, np.ndarray, tuple]:
