@@ -13,6 +13,15 @@ TINY = dict(type="MinkUNet18", in_channels=5, stem_channels=8, encoder_channels=
 GRID = dict(voxel_size=(0.5, 0.5, 0.5), point_cloud_range=(-51.2, -51.2, -5.0, 51.2, 51.2, 3.0))
 
 
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """spconv's CPU convs stall for seconds in OpenMP barriers when 2 threads share 2 busy cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 @pytest.fixture(scope="module")
 def scans(index_dir):
     make = lambda split, n: MaterializedDataset(DATASETS.build(dict(  # noqa: E731

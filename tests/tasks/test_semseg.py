@@ -2,6 +2,7 @@
 a pre-trained backbone is loaded; tools/finetune.py + tools/test.py run end to end."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from functools import partial
@@ -24,6 +25,15 @@ TINY_STUDENT = dict(type="MinkUNet18", in_channels=5, stem_channels=8, encoder_c
                     decoder_channels=[16, 16, 16, 16])
 COARSE = dict(voxel_size=(0.5, 0.5, 0.5), point_cloud_range=(-51.2, -51.2, -5.0, 51.2, 51.2, 3.0))
 
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """spconv's CPU convs stall for seconds in OpenMP barriers when 2 threads share 2 busy cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
@@ -82,8 +92,11 @@ def test_finetune_has_two_learning_rates_and_trains_the_backbone(loader, tmp_pat
     assert any(not torch.equal(v, before[k]) for k, v in task.backbone.state_dict().items())
 
 
+ENV = dict(os.environ, OMP_NUM_THREADS="1")
+
+
 def run(*argv):
-    res = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, env=ENV)
     assert res.returncode == 0, res.stderr[-3000:]
     return res.stdout
 
@@ -114,5 +127,12 @@ def test_finetune_refuses_unknown_tokens(index_dir, tmp_path):
     argv = [sys.executable, "tools/finetune.py", "configs/semseg/demo_linear_probe.py", "--work-dir",
             str(tmp_path / "w"), "--cfg-options", f"data.train.index={index_path(index_dir, 'mini_train')}",
             f"semseg.tokens_file={tmp_path / 'list.txt'}"]
-    res = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=ENV)
     assert res.returncode == 2 and "definitely-not-a-token" in res.stderr.strip().splitlines()[-1]
+
+
+def test_backbone_from_a_pretraining_checkpoint(tiny_pretrain_ckpt):
+    task = TASKS.build(dict(type="SemsegTask", student=dict(type="MinkUNet18"), pretrained=str(tiny_pretrain_ckpt)))
+    saved = torch.load(tiny_pretrain_ckpt, map_location="cpu", weights_only=True)["state_dict"]
+    state = task.backbone.state_dict()
+    assert state and all(torch.equal(v, saved[f"student.{k}"]) for k, v in state.items())
