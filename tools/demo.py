@@ -69,6 +69,11 @@ def stage_cache(cfg, ctx: dict) -> None:
 
 
 def stage_pretrain(cfg, ctx: dict) -> None:
+    work = Path(cfg.work_dir)
+    if list((work / "checkpoints").glob("*.ckpt")):  # a previous demo run: keep it, beside
+        old = work.with_name(f"{work.name}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(work.stat().st_mtime))}")
+        work.rename(old)
+        print(f"  previous run moved to {old}")
     _run_tool("tools/train.py", [ctx["config"], "--work-dir", cfg.work_dir, *ctx["options"]], "pre-training")
     ctx["ckpt"] = Path(cfg.work_dir) / "checkpoints" / "last.ckpt"
 

@@ -54,13 +54,16 @@ def main(argv=None) -> int:
         work_dir = Path(cfg.work_dir)
         check_top_level(cfg)
         ckpt = resume_path(args.resume, work_dir)
+        if ckpt is None and list((work_dir / "checkpoints").glob("*.ckpt")):
+            raise FileExistsError(f"work dir {work_dir} already holds checkpoints: continue it with --resume "
+                                  "or choose another --work-dir")
         import lightning as L
 
         L.seed_everything(int(cfg.get("seed", 0)), workers=True, verbose=False)
         datamodule = build_datamodule(cfg)
         task = build_task(cfg, datamodule)
         trainer = build_trainer(cfg, work_dir)
-    except (ConfigError, IndexFileError, TeacherCacheError, FileNotFoundError) as e:
+    except (ConfigError, IndexFileError, TeacherCacheError, FileNotFoundError, FileExistsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     work_dir.mkdir(parents=True, exist_ok=True)

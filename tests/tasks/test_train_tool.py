@@ -93,3 +93,10 @@ def test_bad_config_fails_before_training_with_the_key(tiny_options, tmp_path, o
 def test_unknown_top_level_key_is_named(tiny_options, tmp_path):
     res = train(tmp_path / "bad", dict(tiny_options, **{"optimiser": 1}), check=False)
     assert res.returncode == 2 and "optimiser" in res.stderr
+
+
+def test_fresh_run_into_a_work_dir_with_checkpoints_is_refused(tiny_options, tmp_path):
+    (tmp_path / "w" / "checkpoints").mkdir(parents=True)
+    (tmp_path / "w" / "checkpoints" / "last.ckpt").write_bytes(b"x")
+    res = train(tmp_path / "w", tiny_options, check=False)
+    assert res.returncode == 2 and "--resume" in res.stderr.strip().splitlines()[-1]
