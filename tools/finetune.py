@@ -18,9 +18,9 @@ from pathlib import Path
 from mmengine.config import DictAction
 
 try:  # run as a script: tools/ is sys.path[0]
-    from train import load_config, report, resume_path
+    from train import load_config, prepare_run, report
 except ImportError:  # imported as the tools.finetune module
-    from tools.train import load_config, report, resume_path
+    from tools.train import load_config, prepare_run, report
 
 
 def parse_args(argv=None):
@@ -52,23 +52,14 @@ def main(argv=None) -> int:
     from hilda.data.index_format import IndexFileError
     from hilda.data.label_fractions import TokenListError
     from hilda.tasks.backbone_io import BackboneFileError
-    from hilda.tasks.build import ConfigError, build_datamodule, build_task, build_trainer, check_top_level
+    from hilda.tasks.build import ConfigError
 
     try:
         cfg = load_config(args.config, args.cfg_options, args.work_dir)
         if args.pretrained is not None:
             cfg.model.pretrained = args.pretrained
-        work_dir = Path(cfg.work_dir)
-        check_top_level(cfg)
-        ckpt = resume_path(args.resume, work_dir)
-        labelled_scans(cfg, work_dir)
-        import lightning as L
-
-        L.seed_everything(int(cfg.get("seed", 0)), workers=True, verbose=False)
-        datamodule = build_datamodule(cfg)
-        task = build_task(cfg, datamodule)
-        trainer = build_trainer(cfg, work_dir)
-    except (ConfigError, IndexFileError, TokenListError, BackboneFileError, FileNotFoundError) as e:
+        work_dir, ckpt, datamodule, task, trainer = prepare_run(cfg, args.resume, labelled_scans)
+    except (ConfigError, IndexFileError, TokenListError, BackboneFileError, FileNotFoundError, FileExistsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     cfg.dump(str(work_dir / "config.py"))

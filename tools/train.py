@@ -43,26 +43,39 @@ def resume_path(arg: str | None, work_dir: Path) -> str | None:
     return str(path)
 
 
+def prepare_run(cfg, resume: str | None, before_build=None):
+    """Check the config, find the checkpoint to resume, seed, build datamodule, task and trainer.
+
+    Returns ``(work_dir, ckpt, datamodule, task, trainer)``; raises the config/file errors that the
+    tools report as one line. ``before_build(cfg, work_dir)`` runs after the checks (fine-tuning
+    writes its labelled-scan list there)."""
+    import lightning as L
+
+    from hilda.tasks.build import build_datamodule, build_task, build_trainer, check_top_level
+
+    work_dir = Path(cfg.work_dir)
+    check_top_level(cfg)
+    ckpt = resume_path(resume, work_dir)
+    if ckpt is None and list((work_dir / "checkpoints").glob("*.ckpt")):
+        raise FileExistsError(f"work dir {work_dir} already holds checkpoints: continue it with --resume "
+                              "or choose another --work-dir")
+    if before_build is not None:
+        before_build(cfg, work_dir)
+    L.seed_everything(int(cfg.get("seed", 0)), workers=True, verbose=False)
+    datamodule = build_datamodule(cfg)
+    task = build_task(cfg, datamodule)
+    return work_dir, ckpt, datamodule, task, build_trainer(cfg, work_dir)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     from hilda.data.index_format import IndexFileError
     from hilda.data.teacher_cache import TeacherCacheError
-    from hilda.tasks.build import ConfigError, build_datamodule, build_task, build_trainer, check_top_level
+    from hilda.tasks.build import ConfigError
 
     try:
         cfg = load_config(args.config, args.cfg_options, args.work_dir)
-        work_dir = Path(cfg.work_dir)
-        check_top_level(cfg)
-        ckpt = resume_path(args.resume, work_dir)
-        if ckpt is None and list((work_dir / "checkpoints").glob("*.ckpt")):
-            raise FileExistsError(f"work dir {work_dir} already holds checkpoints: continue it with --resume "
-                                  "or choose another --work-dir")
-        import lightning as L
-
-        L.seed_everything(int(cfg.get("seed", 0)), workers=True, verbose=False)
-        datamodule = build_datamodule(cfg)
-        task = build_task(cfg, datamodule)
-        trainer = build_trainer(cfg, work_dir)
+        work_dir, ckpt, datamodule, task, trainer = prepare_run(cfg, args.resume)
     except (ConfigError, IndexFileError, TeacherCacheError, FileNotFoundError, FileExistsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -18,22 +18,12 @@ from hilda.data.collate import collate
 from hilda.data.index_format import index_path
 from hilda.registry import MODELS, TASKS
 from hilda.tasks.backbone_io import FORMAT
-from tests.tasks.conftest import options_argv
+from tests.tasks.conftest import COARSE_GRID, TINY_STUDENT, options_argv
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY_STUDENT = dict(type="MinkUNet18", in_channels=5, stem_channels=8, encoder_channels=[8, 16, 16, 16],
-                    decoder_channels=[16, 16, 16, 16])
-COARSE = dict(voxel_size=(0.5, 0.5, 0.5), point_cloud_range=(-51.2, -51.2, -5.0, 51.2, 51.2, 3.0))
+COARSE = COARSE_GRID
+pytestmark = pytest.mark.usefixtures("one_thread")
 
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """spconv's CPU convs stall for seconds in OpenMP barriers when 2 threads share 2 busy cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
