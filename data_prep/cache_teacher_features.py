@@ -43,6 +43,7 @@ def main(argv=None) -> int:
     from hilda.data.index_format import IndexFileError
     from hilda.data.teacher_cache import TeacherFeatureCache, cache_meta
     from hilda.registry import DATASETS, MODELS
+    from hilda.structures.sample import CAMERA_NAMES
     from hilda.tasks.build import dataset_cfgs
 
     cfg = Config.fromfile(a.config)
@@ -57,10 +58,9 @@ def main(argv=None) -> int:
         print(f"error: model.teacher: {e}".splitlines()[0], file=sys.stderr)
         return 2
     torch.set_grad_enabled(False)
-    meta = cache_meta(teacher.model_name, teacher.layers, cfg.image_size, dataset_cfgs(cfg)["train"].get(
-        "cameras", ("CAM_FRONT", "CAM_FRONT_RIGHT", "CAM_BACK_RIGHT", "CAM_BACK", "CAM_BACK_LEFT", "CAM_FRONT_LEFT")))
-    cache = TeacherFeatureCache.create(cfg.teacher_cache.root, meta)
     base = dict(dataset_cfgs(cfg)["train"])
+    meta = cache_meta(teacher.model_name, teacher.layers, cfg.image_size, base.get("cameras", CAMERA_NAMES))
+    cache = TeacherFeatureCache.create(cfg.teacher_cache.root, meta)
     index_dir = Path(base["index"]).parent
     for split in a.splits or cfg.teacher_cache.get("splits", ("train",)):
         ds_cfg = dict(type="NuScenesIndexDataset", index=str(index_dir / f"index_{split}.json"),
