@@ -1,9 +1,17 @@
-"""Pre-training step costs at the demo configuration (configs/pretrain/demo.py), side by side:
+"""Pre-training step costs, side by side:
 
-(a) the data path of one step (2 samples): cached teacher features vs images + the online teacher
-    (target: cache >= 3x faster);
-(b) one optimisation step (forward + backward + AdamW) of each ablation on the same batch
-    (target: full HilDA <= 1.5x the single-layer baseline).
+(a) the data path of one demo step (2 samples): cached teacher features vs images + the online
+    teacher (target: cache >= 3x faster);
+(b) one optimisation step (forward + backward + AdamW) of each ablation, on one shared batch
+    (target: full HilDA <= 1.5x the single-layer baseline):
+    - the nuScenes ablation configs themselves (configs/pretrain/ablation_*_nuscenes.py and the full
+      hilda_minkunet34_dinov2-vits14_nuscenes.py: MinkUNet34, 0.1 m voxels, ViT-S/14 at 252x448,
+      BEV 128x128) on 2 samples of the demo world read through the same dataset class; the
+      config's teacher (random weights) runs once on the batch and its features ride with it, so
+      a step is student + heads + optimiser (the teacher's cost is the same in every ablation and
+      is reported on its own);
+    - the demo config's ablations (configs/pretrain/demo.py: MinkUNet18, 0.25 m voxels, cached
+      126x224 features), for comparison.
 
     python -m benchmarks.pretrain_steps [--repeat 5]
 
@@ -24,18 +32,25 @@ from hilda.tasks.build import build_datamodule, build_task
 
 CONFIG = "configs/pretrain/demo.py"
 SINGLE = [dict(student_stage=3, teacher_layer=1, weight=1.0)]
-ABLATIONS = {  # name -> config deltas over the full demo config
-    "single-layer baseline (ScaLR-style)": {"model.distill.pairs": SINGLE, "model.global_context": None,
-                                            "model.diffusion": None},
-    "+ multi-layer": {"model.global_context": None, "model.diffusion": None},
-    "+ global context": {"model.distill.pairs": SINGLE, "model.diffusion": None},
-    "+ occupancy diffusion": {"model.distill.pairs": SINGLE, "model.global_context": None},
-    "full HilDA": {},
-}
+NAMES = ("single-layer baseline (ScaLR-style)", "+ multi-layer", "+ global context", "+ occupancy diffusion",
+         "full HilDA")
+DEMO_ABLATIONS = dict(zip(NAMES, [  # (config, deltas) over the full demo config
+    (CONFIG, {"model.distill.pairs": SINGLE, "model.global_context": None, "model.diffusion": None}),
+    (CONFIG, {"model.global_context": None, "model.diffusion": None}),
+    (CONFIG, {"model.distill.pairs": SINGLE, "model.diffusion": None}),
+    (CONFIG, {"model.distill.pairs": SINGLE, "model.global_context": None}),
+    (CONFIG, {})]))
+# the nuScenes configs, reading the demo world (same format, same dataset class) with a random teacher
+ON_DEMO_WORLD = {"data.train.index": "data/demo/hilda_index/index_mini_train.json", "data.train.data_root": "data/demo",
+                 "data.num_workers": 0, "data.batch_size": 2, "model.teacher.pretrained": False,
+                 "model.teacher.autocast_dtype": None}
+NUSCENES_ABLATIONS = dict(zip(NAMES, [(f"configs/pretrain/{name}.py", ON_DEMO_WORLD) for name in (
+    "ablation_single_layer_nuscenes", "ablation_multilayer_nuscenes", "ablation_global_nuscenes",
+    "ablation_diffusion_nuscenes", "hilda_minkunet34_dinov2-vits14_nuscenes")]))
 
 
-def load(options: dict) -> Config:
-    cfg = Config.fromfile(CONFIG)
+def load(options: dict, path: str = CONFIG) -> Config:
+    cfg = Config.fromfile(path)
     cfg.merge_from_dict(options)
     return cfg
 
@@ -61,17 +76,27 @@ def bench_data(repeat: int) -> list[list]:
              f"cache {t_online / t_cache:.1f}x faster (target >= 3x)"]]
 
 
-def bench_ablations(repeat: int) -> list[list]:
+def bench_ablations(ablations: dict, repeat: int) -> tuple[list[list], str]:
     """Round-robin over the ablations (so a busy machine slows all alike); the fastest of
-    ``repeat`` runs per ablation after one warm-up."""
+    ``repeat`` runs per ablation after one warm-up. All steps share the first config's batch (with
+    t-1/t+1); without a feature cache the first config's teacher computes the features once."""
     import time
 
-    steps, batch = {}, None
-    for name, delta in ABLATIONS.items():
-        cfg = load({**delta, "data.train.temporal": True})
+    steps, batch, teacher_row = {}, None, ""
+    for name, (path, delta) in ablations.items():
+        cfg = load({**delta, "data.train.temporal": True}, path)
         task = build_task(cfg)
         if batch is None:
             batch = next(iter(build_datamodule(cfg).train_dataloader()))
+            if batch.teacher is None:
+                t = time.perf_counter()
+                with torch.no_grad():
+                    batch.teacher = task.teacher(batch.images).as_dict()
+                teacher_row = (f"{len(batch.images)} images {tuple(batch.images.shape[-2:])}: "
+                               f"{(time.perf_counter() - t) * 1e3:.0f} ms")
+                batch.images = None
+            size = (f"{batch.points.points.shape[0]} points, {batch.points.voxels.coords.shape[0]} voxels, "
+                    f"{len(batch.pairs)} point-pixel pairs")
         opt = torch.optim.AdamW(task.parameters(), lr=1e-4)
 
         def step(task=task, opt=opt):
@@ -90,7 +115,7 @@ def bench_ablations(repeat: int) -> list[list]:
     base = best[next(iter(best))]
     rows = [[f"step: {name}", f"{sec * 1e3:.0f}", f"{sec / base:.2f}x baseline"] for name, sec in best.items()]
     rows[-1][2] += " (target <= 1.5x)"
-    return rows
+    return rows, size + (f"; teacher once on the batch, {teacher_row}" if teacher_row else "")
 
 
 def main(argv=None) -> None:
@@ -99,14 +124,22 @@ def main(argv=None) -> None:
     p.add_argument("--no-write", action="store_true")
     a = p.parse_args(argv)
     torch.manual_seed(0)
-    rows = bench_data(a.repeat) + bench_ablations(a.repeat)
+    data = bench_data(a.repeat)
+    nusc, nusc_size = bench_ablations(NUSCENES_ABLATIONS, a.repeat)
+    demo, demo_size = bench_ablations(DEMO_ABLATIONS, a.repeat)
     body = ("## pretrain_steps (`python -m benchmarks.pretrain_steps`)\n\n"
-            "Demo configuration: MinkUNet18 student, 0.25 m voxels, batch of 2 synthetic samples, "
-            "ViT-S/14 teacher (random weights: none can be downloaded here) at 126x224, "
-            f"data path: median of {a.repeat} runs; steps: fastest of {a.repeat} round-robin runs after one "
-            "warm-up. Ablation steps share one batch (with t-1/t+1) "
-            "and read the teacher from the cache; the t-1 student pass runs without gradient "
-            "(`prev_grad=False`).\n\n" + table(["measurement", "ms", "ratio"], rows))
+            "Data path (demo configuration, 2 samples; median of "
+            f"{a.repeat} runs):\n\n" + table(["measurement", "ms", "ratio"], data) + "\n\n"
+            "Optimisation steps (forward + backward + AdamW; fastest of "
+            f"{a.repeat} round-robin runs after one warm-up; one shared batch per table, with t-1/t+1; "
+            "the t-1 student pass runs without gradient, `prev_grad=False`; the teacher is a randomly "
+            "initialised ViT-S/14, none can be downloaded here).\n\n"
+            "**nuScenes ablation configs** (configs/pretrain/ablation_*_nuscenes.py, full = "
+            "hilda_minkunet34_dinov2-vits14_nuscenes.py: MinkUNet34, 0.1 m voxels, ViT-S/14 at 252x448, "
+            f"BEV 128x128) on 2 demo-world samples ({nusc_size}); teacher features ride with the batch:"
+            "\n\n" + table(["measurement", "ms", "ratio"], nusc) + "\n\n"
+            f"**Demo config** (configs/pretrain/demo.py: MinkUNet18, 0.25 m voxels, BEV 64x64, cached "
+            f"126x224 features; {demo_size}):\n\n" + table(["measurement", "ms", "ratio"], demo))
     print(body)
     if not a.no_write:
         write_section("pretrain_steps", body)

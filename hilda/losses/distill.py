@@ -4,6 +4,13 @@
 - ``l2``: squared distance of the L2-normalised features (= ``2 - 2 cos``; scale-free like cosine).
 - ``kl``: ``KL(softmax(target / T) || softmax(pred / T))`` over channels.
 - ``mse``: mean squared error over channels (raw features; used for the global token).
+
+Pooled form. When many pairs share one prediction (the points of one voxel), the sum of their
+distances only needs a per-row sum of target statistics: ``pooled(pred_u, sum_i stats(t_i), n_u)
+== sum_i distance(pred_u, t_i)`` (cosine: the sum of the unit targets; mse: the sum of the targets
+and of their squared norms; kl: the sum of the target distributions and of their negative
+entropies). The statistics need no gradient, so the gradient side of the loss runs on the distinct
+predictions only.
 """
 from __future__ import annotations
 
@@ -12,39 +19,106 @@ import torch.nn.functional as F
 
 from hilda.registry import MODELS
 
-
-def cosine_distance(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return 1.0 - F.cosine_similarity(pred, target, dim=1, eps=1e-6)
+EPS = 1e-6
 
 
-def l2_distance(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return (F.normalize(pred, dim=1, eps=1e-6) - F.normalize(target, dim=1, eps=1e-6)).pow(2).sum(1)
+class Distance:
+    """Base: ``__call__(pred, target) -> (P,)``; ``stats(target) -> (P, D)`` (no gradient);
+    ``pooled(pred (U, C), summed stats (U, D), counts (U,)) -> (U,)`` summed distances."""
+
+    def __call__(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def stats(self, target: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def pooled(self, pred: torch.Tensor, stats: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
 
 
-def mse_distance(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return (pred - target).pow(2).mean(1)
+def _with_sq_norm(x: torch.Tensor) -> torch.Tensor:
+    return torch.cat([x, x.square().sum(1, keepdim=True)], 1)
 
 
 @MODELS.register_module()
-class KLDistance:
-    """Callable KL divergence between channel softmaxes at temperature ``temperature``."""
+class CosineDistance(Distance):
+    def __call__(self, pred, target):
+        return 1.0 - (F.normalize(pred, dim=1, eps=EPS) * F.normalize(target, dim=1, eps=EPS)).sum(1)
+
+    def stats(self, target):
+        return F.normalize(target, dim=1, eps=EPS)
+
+    def pooled(self, pred, stats, counts):
+        return counts - (F.normalize(pred, dim=1, eps=EPS) * stats).sum(1)
+
+
+@MODELS.register_module()
+class L2Distance(Distance):
+    def __call__(self, pred, target):
+        return (F.normalize(pred, dim=1, eps=EPS) - F.normalize(target, dim=1, eps=EPS)).pow(2).sum(1)
+
+    def stats(self, target):
+        return _with_sq_norm(F.normalize(target, dim=1, eps=EPS))
+
+    def pooled(self, pred, stats, counts):
+        p = F.normalize(pred, dim=1, eps=EPS)
+        return counts * p.square().sum(1) - 2.0 * (p * stats[:, :-1]).sum(1) + stats[:, -1]
+
+
+@MODELS.register_module()
+class MSEDistance(Distance):
+    def __call__(self, pred, target):
+        return (pred - target).pow(2).mean(1)
+
+    def stats(self, target):
+        return _with_sq_norm(target)
+
+    def pooled(self, pred, stats, counts):
+        sq = counts * pred.square().sum(1) - 2.0 * (pred * stats[:, :-1]).sum(1) + stats[:, -1]
+        return sq / pred.shape[1]
+
+
+@MODELS.register_module()
+class KLDistance(Distance):
+    """KL divergence between channel softmaxes at temperature ``temperature``."""
 
     def __init__(self, temperature: float = 0.1):
         self.temperature = float(temperature)
 
-    def __call__(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def __call__(self, pred, target):
         log_p = F.log_softmax(pred / self.temperature, dim=1)
         log_q = F.log_softmax(target / self.temperature, dim=1)
         return (log_q.exp() * (log_q - log_p)).sum(1)
 
+    def stats(self, target):
+        log_q = F.log_softmax(target / self.temperature, dim=1)
+        q = log_q.exp()
+        return torch.cat([q, (q * log_q).sum(1, keepdim=True)], 1)
 
-DISTANCES = {"cosine": cosine_distance, "l2": l2_distance, "mse": mse_distance, "kl": KLDistance()}
+    def pooled(self, pred, stats, counts):
+        log_p = F.log_softmax(pred / self.temperature, dim=1)
+        return stats[:, -1] - (stats[:, :-1] * log_p).sum(1)
 
 
-def build_distance(spec):
-    """``'cosine' | 'l2' | 'mse' | 'kl' | dict(type='KLDistance', temperature=...)`` -> callable."""
+DISTANCES = {"cosine": CosineDistance, "l2": L2Distance, "mse": MSEDistance, "kl": KLDistance}
+
+
+def build_distance(spec) -> Distance:
+    """``'cosine' | 'l2' | 'mse' | 'kl' | dict(type='KLDistance', temperature=...)`` -> ``Distance``."""
     if isinstance(spec, dict):
         return MODELS.build(spec)
     if spec not in DISTANCES:
         raise ValueError(f"unknown distillation loss {spec!r}; choose one of {list(DISTANCES)}")
-    return DISTANCES[spec]
+    return DISTANCES[spec]()
+
+
+def pooled_distance(distance: Distance, pred: torch.Tensor, targets: torch.Tensor,
+                    inverse: torch.Tensor) -> torch.Tensor:
+    """Sum over pairs of ``distance(pred[inverse], targets)`` without building ``pred[inverse]``:
+    ``pred (U, C)`` distinct predictions, ``targets (P, C)``, ``inverse (P,)`` row of each pair."""
+    pred = pred.float()
+    with torch.no_grad():
+        stats = distance.stats(targets.float())
+        summed = stats.new_zeros(pred.shape[0], stats.shape[1]).index_add_(0, inverse, stats)
+        counts = torch.bincount(inverse, minlength=pred.shape[0]).to(pred.dtype)
+    return distance.pooled(pred, summed, counts).sum()

@@ -84,17 +84,16 @@ class HildaPretrain(L.LightningModule):
     def compute_losses(self, batch: Batch) -> dict[str, torch.Tensor]:
         out = self.student(batch.points)
         last = max(self.student.out_channels)
-        feats = {**out.stages, last: out.points}
         losses: dict[str, torch.Tensor] = {}
-        total = out.points.sum() * 0.0
+        total = out.voxels.features.sum() * 0.0
         if self.distill is not None or self.global_context is not None:
             teacher = self.teacher_features(batch)
         if self.distill is not None:
-            d = self.distill(feats, teacher["layers"], batch.pairs, self.image_size)
+            d = self.distill(out.features, teacher["layers"], batch.pairs, self.image_size)
             losses.update(d)
             total = total + self.weights["distill"] * d["distill"]
         if self.global_context is not None:
-            g = self.global_context(out.points, batch.points.offsets, teacher["cls"], batch.num_cameras)
+            g = self.global_context(out.features[last], batch.points.offsets, teacher["cls"], batch.num_cameras)
             losses.update(g)
             total = total + self.weights["global_context"] * g["global"]
         if self.diffusion is not None:
@@ -102,7 +101,8 @@ class HildaPretrain(L.LightningModule):
                 raise ValueError("the diffusion objective needs temporal data (set temporal=True in the dataset)")
             with torch.set_grad_enabled(self.prev_grad and torch.is_grad_enabled()):
                 prev = self.student(batch.prev_points)
-            o = self.diffusion(out.points, batch.points, prev.points, batch.prev_points, batch.next_points)
+            o = self.diffusion(out.features[last], batch.points, prev.features[last], batch.prev_points,
+                               batch.next_points)
             losses.update({f"diffusion_{k}": v for k, v in o.items()})
             total = total + self.weights["diffusion"] * o["loss"]
         losses["loss"] = total

@@ -30,3 +30,20 @@ def test_kl_temperature_from_config_and_unknown_name():
     assert d.temperature == 1.0
     with pytest.raises(ValueError, match="unknown distillation loss 'huber'"):
         build_distance("huber")
+
+
+@pytest.mark.parametrize("loss", ["cosine", "l2", "mse", "kl"])
+def test_pooled_form_equals_the_sum_over_pairs_with_gradients(loss):
+    from hilda.losses.distill import pooled_distance
+
+    torch.manual_seed(0)
+    d = build_distance(loss)
+    pred = torch.randn(30, 16, requires_grad=True)
+    inverse = torch.randint(0, 30, (400,))  # many pairs share one prediction; some rows have none
+    targets = torch.randn(400, 16) * 2 + 0.5
+    pooled = pooled_distance(d, pred, targets, inverse)
+    naive = d(pred[inverse], targets).sum()
+    assert torch.allclose(pooled, naive, rtol=1e-5)
+    g_pooled, = torch.autograd.grad(pooled, pred)
+    g_naive, = torch.autograd.grad(naive, pred)
+    assert torch.allclose(g_pooled, g_naive, atol=1e-4)

@@ -21,7 +21,7 @@ from hilda.structures.batch import PairBatch
 
 @MODELS.register_module()
 class CenteredMultiLayerDistillation(MultiLayerDistillation):
-    def forward(self, student_feats: dict[int, torch.Tensor], teacher_layers: list[torch.Tensor],
+    def forward(self, student_feats: dict, teacher_layers: list[torch.Tensor],
                 pairs: PairBatch, image_size: tuple[int, int]) -> dict[str, torch.Tensor]:
         centred = []
         for layer in teacher_layers:

@@ -3,6 +3,11 @@
 Scene token = max over a sample's points of an MLP of the student point features, projected to the
 teacher width; target = max over the sample's cameras of the teacher CLS tokens. Loss: MSE
 (default) or another distance from ``hilda.losses.distill``.
+
+Cost, with the same result: with ``PointFeatures`` (one row per voxel) the MLP runs once per distinct
+voxel of each sample. Under autograd, only the rows that attain some channel's maximum receive
+gradient through the max-pool, so the MLP first runs over all rows without autograd, then again,
+recording, on those maximising rows only (at most ``hidden_channels`` per sample).
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from torch import nn
 from hilda.losses.distill import build_distance
 from hilda.models.heads.projector import MLPProjector
 from hilda.registry import MODELS
+from hilda.structures.point_features import PointFeatures
 
 
 @MODELS.register_module()
@@ -23,13 +29,22 @@ class GlobalContextDistillation(nn.Module):
         self.projector = MLPProjector(hidden_channels, teacher_channels, hidden_channels, num_layers=2)
         self.distance = build_distance(loss)
 
-    def scene_tokens(self, point_feats: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-        """``(N, C)`` point features, ``(B + 1,)`` offsets -> ``(B, C_teacher)``."""
-        h = self.point_mlp(point_feats)
-        batch = torch.repeat_interleave(torch.arange(len(offsets) - 1, device=h.device), offsets.diff())
-        pooled = h.new_full((len(offsets) - 1, h.shape[1]), float("-inf"))
-        pooled = pooled.scatter_reduce(0, batch[:, None].expand_as(h), h, reduce="amax", include_self=True)
-        return self.projector(pooled)
+    def scene_tokens(self, point_feats: PointFeatures | torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+        """``(N, C)`` point features (or ``PointFeatures``), ``(B + 1,)`` offsets -> ``(B, C_teacher)``."""
+        point_feats = PointFeatures.wrap(point_feats)
+        batch = torch.repeat_interleave(torch.arange(len(offsets) - 1, device=offsets.device), offsets.diff())
+        feats, sample, _ = point_feats.distinct(groups=batch)
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                h = self.point_mlp(feats)
+                maximising = (h == self._max_pool(h, sample, len(offsets) - 1)[sample]).any(1)
+            feats, sample = feats[maximising], sample[maximising]
+        return self.projector(self._max_pool(self.point_mlp(feats), sample, len(offsets) - 1))
+
+    @staticmethod
+    def _max_pool(h: torch.Tensor, sample: torch.Tensor, batch_size: int) -> torch.Tensor:
+        pooled = h.new_full((batch_size, h.shape[1]), float("-inf"))
+        return pooled.scatter_reduce(0, sample[:, None].expand_as(h), h, reduce="amax", include_self=True)
 
     @staticmethod
     def teacher_context(cls_tokens: torch.Tensor, num_cameras: int) -> torch.Tensor:

@@ -5,17 +5,23 @@ point features to the teacher width; the teacher's patch features of that layer 
 bilinearly at the pixels of the point-pixel pairs; the per-pair distance is averaged over all pairs
 of the batch (all cameras), giving one loss per configured pair, weighted and summed by the task.
 Points without a pair contribute nothing.
+
+Cost: student features come as ``PointFeatures`` (one row per voxel), so the projector runs once per
+distinct voxel among the paired points, and the distance is summed in its pooled form
+(``hilda.losses.distill.pooled_distance``): per-pair work is only the gradient-free target sampling.
+The loss equals projecting and comparing every pair (tests/models/heads/test_distill_heads.py).
 """
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from hilda.losses.distill import build_distance
+from hilda.losses.distill import build_distance, pooled_distance
 from hilda.models.heads.projector import MLPProjector
 from hilda.models.teachers.sampling import sample_features
 from hilda.registry import MODELS
 from hilda.structures.batch import PairBatch
+from hilda.structures.point_features import PointFeatures
 
 
 @MODELS.register_module()
@@ -44,24 +50,24 @@ class MultiLayerDistillation(nn.Module):
             MLPProjector(student_channels[p["student_stage"]], teacher_channels, hidden_channels, num_layers)
             for p in self.pairs)
 
-    def forward(self, student_feats: dict[int, torch.Tensor], teacher_layers: list[torch.Tensor],
+    def forward(self, student_feats: dict[int, PointFeatures | torch.Tensor], teacher_layers: list[torch.Tensor],
                 pairs: PairBatch, image_size: tuple[int, int]) -> dict[str, torch.Tensor]:
-        """``student_feats``: ``{stage: (N, C_j)}``; ``teacher_layers``: ``[(B*K, C, h, w)]``;
+        """``student_feats``: ``{stage: (N, C_j) or PointFeatures}``; ``teacher_layers``: ``[(B*K, C, h, w)]``;
         returns ``{"distill_s{j}_t{i}": loss}`` (unweighted) and ``"distill"`` (weighted sum)."""
         losses, total = {}, None
         for p, proj in zip(self.pairs, self.projectors):
             if p["teacher_layer"] >= len(teacher_layers):
                 raise ValueError(f"teacher_layer {p['teacher_layer']} but the teacher returns "
                                  f"{len(teacher_layers)} layer(s)")
-            feats = student_feats[p["student_stage"]]
+            feats = PointFeatures.wrap(student_feats[p["student_stage"]])
             if len(pairs) == 0:
-                loss = feats.sum() * 0.0
+                loss = feats.table.sum() * 0.0
             else:
-                pred = proj(feats[pairs.point_index])
+                rows, _, inverse = feats.distinct(pairs.point_index)
                 with torch.no_grad():
                     target = sample_features(teacher_layers[p["teacher_layer"]], pairs.camera_index, pairs.uv,
-                                             image_size).to(pred.dtype)
-                loss = self.distance(pred, target).mean()
+                                             image_size)
+                loss = pooled_distance(self.distance, proj(rows), target, inverse) / len(pairs)
             losses[f"distill_s{p['student_stage']}_t{p['teacher_layer']}"] = loss
             total = p["weight"] * loss if total is None else total + p["weight"] * loss
         losses["distill"] = total

@@ -36,6 +36,7 @@ from hilda.models.heads.bev_unet import BEVUNet
 from hilda.models.heads.ddpm import PREDICTIONS, DiffusionSchedule
 from hilda.registry import MODELS
 from hilda.structures.point_batch import PointBatch
+from hilda.structures.point_features import PointFeatures
 
 
 @MODELS.register_module()
@@ -72,14 +73,19 @@ class OccupancyDiffusionHead(nn.Module):
         self.schedule = DiffusionSchedule(num_steps, schedule)
         self.denoiser = BEVUNet(2 * cond_channels, base_channels, tuple(channel_mults))
 
-    def condition(self, feat_t0: torch.Tensor, points_t0: PointBatch, feat_prev: torch.Tensor,
-                  points_prev: PointBatch) -> torch.Tensor:
+    def condition(self, feat_t0: PointFeatures | torch.Tensor, points_t0: PointBatch,
+                  feat_prev: PointFeatures | torch.Tensor, points_prev: PointBatch) -> torch.Tensor:
         """``(B, 2 * cond_channels, H, W)``: projected BEV features of ``t-1`` then ``t0``."""
         if points_t0.batch_size != points_prev.batch_size:
             raise ValueError(f"t0 has {points_t0.batch_size} samples, t-1 has {points_prev.batch_size}")
-        maps = [scatter_to_bev(self.project(feat), pts.points[:, :3], pts.offsets, self.grid, self.cell_size,
+        maps = [scatter_to_bev(self._project(feat), pts.points[:, :3], pts.offsets, self.grid, self.cell_size,
                                self.reduce) for feat, pts in ((feat_prev, points_prev), (feat_t0, points_t0))]
         return torch.cat(maps, dim=1)
+
+    def _project(self, feats: PointFeatures | torch.Tensor) -> torch.Tensor:
+        """``(N, cond_channels)`` projected point features, computed once per distinct voxel row."""
+        rows, _, inverse = PointFeatures.wrap(feats).distinct()
+        return self.project(rows)[inverse]
 
     @torch.no_grad()
     def target(self, next_points: PointBatch) -> torch.Tensor:
@@ -92,7 +98,7 @@ class OccupancyDiffusionHead(nn.Module):
         """Losses ``loss_noise``, ``loss_bce`` and ``loss`` (scalars).
 
         ``feat_t0`` ``(N0, in_channels)`` rows of ``points_t0.points``, ``feat_prev`` ``(N1, in_channels)``
-        rows of ``points_prev.points``. ``t`` and the noise come from ``generator`` (on the inputs'
+        rows of ``points_prev.points`` (tensors or ``PointFeatures``). ``t`` and the noise come from ``generator`` (on the inputs'
         device) or the global torch RNG.
         """
         cond = self.condition(feat_t0, points_t0, feat_prev, points_prev)

@@ -14,6 +14,7 @@ coordinates; no coarse stage is upsampled. Points with ``point2voxel == -1`` get
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import spconv.pytorch as spconv
 import torch
@@ -23,13 +24,25 @@ from hilda.models.students.blocks import down_bn_relu, make_stage, subm_bn_relu,
 from hilda.models.students.compat import configure_spconv_for_device
 from hilda.registry import MODELS
 from hilda.structures.point_batch import PointBatch
+from hilda.structures.point_features import PointFeatures
 
 
 @dataclass
 class StudentOutput:
-    points: torch.Tensor  # (N, C_last) last decoder stage, per point of the PointBatch
-    stages: dict[int, torch.Tensor]  # decoder stage index -> (N, C_j) per point, for ``out_stages``
+    features: dict[int, PointFeatures]  # decoder stage -> per-point features held per voxel (N points)
+    out_stages: tuple[int, ...]  # the stages of ``stages`` (``features`` also holds the last one)
     voxels: spconv.SparseConvTensor  # last decoder stage (stride 1), rows = input voxels
+
+    @cached_property
+    def stages(self) -> dict[int, torch.Tensor]:
+        """Decoder stage index -> ``(N, C_j)`` per point, for ``out_stages``."""
+        last = max(self.features)
+        return {j: self.points if j == last else self.features[j].gather() for j in self.out_stages}
+
+    @cached_property
+    def points(self) -> torch.Tensor:
+        """``(N, C_last)`` last decoder stage, per point of the PointBatch."""
+        return self.features[max(self.features)].gather()
 
 
 def lookup_coarse(fine: torch.Tensor, coarse: spconv.SparseConvTensor, stride: int) -> torch.Tensor:
@@ -44,12 +57,6 @@ def lookup_coarse(fine: torch.Tensor, coarse: spconv.SparseConvTensor, stride: i
         return torch.full_like(query, -1)
     pos = torch.searchsorted(coarse_keys, query).clamp(max=coarse_keys.numel() - 1)
     return torch.where(coarse_keys[pos] == query, order[pos], torch.full_like(pos, -1))
-
-
-def to_points(feats: torch.Tensor, voxel_row: torch.Tensor) -> torch.Tensor:
-    """``(V, C)`` voxel features -> ``(N, C)`` point features; rows with ``voxel_row == -1`` are 0."""
-    valid = (voxel_row >= 0).unsqueeze(1)
-    return torch.where(valid, feats[voxel_row.clamp(min=0)], feats.new_zeros(()))
 
 
 @MODELS.register_module()
@@ -111,13 +118,12 @@ class MinkUNet(nn.Module):
             x = up(x)  # the inverse conv restores the skip's voxels in the skip's row order
             x = stage(x.replace_feature(torch.cat([x.features, skips.pop().features], 1)))
             stages[j] = x
-        out = {}
+        features = {}
         for j in self.out_channels:
             voxel_row = lookup_coarse(vox.coords, stages[j], self.stride(j))[vox.point2voxel.clamp(min=0)]
             voxel_row[vox.point2voxel < 0] = -1
-            out[j] = to_points(stages[j].features, voxel_row)
-        last = self.depth - 1
-        return StudentOutput(points=out[last], stages={j: out[j] for j in self.out_stages}, voxels=stages[last])
+            features[j] = PointFeatures(stages[j].features, voxel_row)
+        return StudentOutput(features=features, out_stages=self.out_stages, voxels=stages[self.depth - 1])
 
 
 @MODELS.register_module()

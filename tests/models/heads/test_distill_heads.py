@@ -73,3 +73,38 @@ def test_global_context_target_and_minimisation():
         loss.backward()
         opt.step()
     assert loss < 0.01 * first.detach()
+
+
+def _voxel_features(n_points: int, n_voxels: int, channels: int, seed: int):
+    from hilda.structures.point_features import PointFeatures
+
+    g = torch.Generator().manual_seed(seed)
+    table = torch.randn(n_voxels, channels, generator=g).requires_grad_()
+    return PointFeatures(table, torch.randint(-1, n_voxels, (n_points,), generator=g))
+
+
+def test_voxel_level_heads_equal_point_level_heads_values_and_gradients():
+    """Projecting once per voxel (pooled distances, max-pool over the maximising rows) gives the
+    same losses and gradients as running the heads on every point / pair."""
+    torch.manual_seed(0)
+    c, n = 16, 300
+    layers = [torch.randn(2, c, H // PATCH, W // PATCH) for _ in range(2)]
+    pairs = _pairs(2, n, seed=3)
+    pairs.point_index = torch.randint(0, 120, (n,), generator=torch.Generator().manual_seed(4))
+    feats = {3: _voxel_features(120, 25, c, 5), 2: _voxel_features(120, 9, c, 6)}
+    ml = MultiLayerDistillation({3: c, 2: c}, c, [dict(student_stage=3, teacher_layer=1),
+                                                  dict(student_stage=2, teacher_layer=0, weight=0.5)])
+    gc = GlobalContextDistillation(c, c, hidden_channels=32)
+    cls, offsets = torch.randn(2 * 6, c), torch.tensor([0, 50, 120])
+
+    def run(dense: bool):
+        inputs = {k: f.gather() if dense else f for k, f in feats.items()}
+        loss = ml(inputs, layers, pairs, (W, H))["distill"] + gc(inputs[3], offsets, cls, 6)["global"]
+        params = [f.table for f in feats.values()] + list(ml.parameters()) + list(gc.parameters())
+        return loss, torch.autograd.grad(loss, params)
+
+    (voxel_loss, voxel_grads), (point_loss, point_grads) = run(dense=False), run(dense=True)
+    assert torch.allclose(voxel_loss, point_loss, rtol=1e-5)
+    for a, b in zip(voxel_grads, point_grads):
+        assert torch.allclose(a, b, atol=1e-5)
+    assert all(g.abs().sum() > 0 for g in voxel_grads[:2])

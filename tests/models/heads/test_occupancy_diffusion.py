@@ -133,3 +133,18 @@ def test_head_forecast_and_determinism(inputs):
     b = head(*inputs)["loss"]
     c = head(*inputs)["loss"]
     assert torch.equal(a, b) and not torch.equal(a, c)
+
+
+def test_condition_from_voxel_rows_equals_condition_from_points(inputs):
+    """Projecting once per voxel row (``PointFeatures``) gives the per-point condition, including the
+    projected zero feature of points outside the grid."""
+    from hilda.structures.point_features import PointFeatures
+
+    head = MODELS.build(HEAD_CFG)
+    _, t0, _, prev, _ = inputs
+    gen = torch.Generator().manual_seed(3)
+    voxel = [PointFeatures(torch.randn(50, 8, generator=gen), torch.randint(-1, 50, (len(p.points),), generator=gen))
+             for p in (t0, prev)]
+    by_voxel = head.condition(voxel[0], t0, voxel[1], prev)
+    by_point = head.condition(voxel[0].gather(), t0, voxel[1].gather(), prev)
+    assert torch.allclose(by_voxel, by_point, atol=1e-6) and by_voxel.abs().sum() > 0
