@@ -40,16 +40,21 @@ def _with_sq_norm(x: torch.Tensor) -> torch.Tensor:
     return torch.cat([x, x.square().sum(1, keepdim=True)], 1)
 
 
+def _inv_norm(x: torch.Tensor) -> torch.Tensor:
+    """``(P, 1)``: ``1 / max(||x||, EPS)`` (``F.normalize``'s scale, applied as one multiply)."""
+    return x.norm(dim=1, keepdim=True).clamp_min(EPS).reciprocal()
+
+
 @MODELS.register_module()
 class CosineDistance(Distance):
     def __call__(self, pred, target):
         return 1.0 - (F.normalize(pred, dim=1, eps=EPS) * F.normalize(target, dim=1, eps=EPS)).sum(1)
 
     def stats(self, target):
-        return F.normalize(target, dim=1, eps=EPS)
+        return target * _inv_norm(target)
 
     def pooled(self, pred, stats, counts):
-        return counts - (F.normalize(pred, dim=1, eps=EPS) * stats).sum(1)
+        return counts - (pred * stats).sum(1) * _inv_norm(pred).squeeze(1)
 
 
 @MODELS.register_module()
@@ -58,7 +63,7 @@ class L2Distance(Distance):
         return (F.normalize(pred, dim=1, eps=EPS) - F.normalize(target, dim=1, eps=EPS)).pow(2).sum(1)
 
     def stats(self, target):
-        return _with_sq_norm(F.normalize(target, dim=1, eps=EPS))
+        return _with_sq_norm(target * _inv_norm(target))
 
     def pooled(self, pred, stats, counts):
         p = F.normalize(pred, dim=1, eps=EPS)
