@@ -14,6 +14,8 @@ predictions only.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import torch
 import torch.nn.functional as F
 
@@ -22,18 +24,20 @@ from hilda.registry import MODELS
 EPS = 1e-6
 
 
-class Distance:
-    """Base: ``__call__(pred, target) -> (P,)``; ``stats(target) -> (P, D)`` (no gradient);
-    ``pooled(pred (U, C), summed stats (U, D), counts (U,)) -> (U,)`` summed distances."""
+class Distance(ABC):
+    """A per-pair distance with its pooled form."""
 
+    @abstractmethod
     def __call__(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """``(P, C), (P, C) -> (P,)``."""
 
+    @abstractmethod
     def stats(self, target: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """``(P, C)`` targets -> ``(P, D)`` statistics, summed per prediction (no gradient)."""
 
+    @abstractmethod
     def pooled(self, pred: torch.Tensor, stats: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """``pred (U, C)``, summed ``stats (U, D)``, pair ``counts (U,)`` -> ``(U,)`` summed distances."""
 
 
 def _with_sq_norm(x: torch.Tensor) -> torch.Tensor:

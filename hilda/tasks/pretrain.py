@@ -31,7 +31,8 @@ class HildaPretrain(L.LightningModule):
         use_cache: teacher features come with the batch (``data.*.teacher_cache``).
         prev_grad: backpropagate through the student's pass over ``t-1`` too. Off by default: the
             ``t-1`` features condition the denoiser but the student learns from the ``t0`` half of
-            the condition, which keeps a step at ~1.4x the baseline instead of ~2x.
+            the condition, so the ``t-1`` pass costs a forward only (~0.3 of a student step) instead of a
+            forward and a backward (benchmarks/RESULTS.md, pretrain_steps).
     """
 
     def __init__(self, student: dict, teacher: dict, image_size, grid: dict, distill: dict | None = None,
