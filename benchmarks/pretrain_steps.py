@@ -81,8 +81,9 @@ def bench_ablations(ablations: dict, repeat: int, target: str = "") -> tuple[lis
     """``repeat`` rounds after one warm-up; a round runs every ablation once, baseline first. This
     machine's speed drifts by up to ~35 % from one round to the next (another tenant), so each
     ablation is compared with the baseline *of the same round* and the median of those per-round
-    ratios is reported, with its quartiles; times are medians over the rounds. All steps share the first config's batch (with
-    t-1/t+1); without a feature cache the first config's teacher computes the features once."""
+    ratios is reported, with its quartiles; times are medians over the rounds. All steps share the
+    first config's batch (with t-1/t+1); without a feature cache the first config's teacher computes
+    the features once."""
     import time
 
     steps, batch, teacher_row = {}, None, ""

@@ -5,8 +5,9 @@ Input ``concat(x_t (B, in_channels, H, W), cond (B, cond_channels, H, W))`` and 
 interprets it; see ``hilda.models.heads.ddpm``). Levels: one residual block per level (GroupNorm +
 SiLU, sinusoidal timestep embedding added after the first conv), stride-2 conv down, 2x2 stride-2
 transposed conv up to the skip's width (as the original U-Net; a nearest x2 + 3x3 conv at the
-coarser width cost ~1/3 of the whole U-Net), skip connections by concatenation. ``H, W`` need not be multiples of ``2 ** (levels - 1)``:
-the input is zero-padded bottom/right and the output cropped back.
+coarser width cost ~1/3 of the whole U-Net), skip connections by concatenation. ``H, W`` need not
+be multiples of ``2 ** (levels - 1)``: the input is zero-padded bottom/right and the output
+cropped back.
 """
 from __future__ import annotations
 

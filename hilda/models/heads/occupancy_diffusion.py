@@ -98,8 +98,8 @@ class OccupancyDiffusionHead(nn.Module):
         """Losses ``loss_noise``, ``loss_bce`` and ``loss`` (scalars).
 
         ``feat_t0`` ``(N0, in_channels)`` rows of ``points_t0.points``, ``feat_prev`` ``(N1, in_channels)``
-        rows of ``points_prev.points`` (tensors or ``PointFeatures``). ``t`` and the noise come from ``generator`` (on the inputs'
-        device) or the global torch RNG.
+        rows of ``points_prev.points`` (tensors or ``PointFeatures``). ``t`` and the noise come from
+        ``generator`` (on the inputs' device) or the global torch RNG.
         """
         cond = self.condition(feat_t0, points_t0, feat_prev, points_prev)
         if next_points.batch_size != cond.shape[0]:
