@@ -11,27 +11,18 @@ config, checkpoints, logs; validation writes confusion_matrix.png and val_iou.js
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from mmengine.config import DictAction
-
 try:  # run as a script: tools/ is sys.path[0]
-    from train import load_config, prepare_run, report
+    from train import load_config, prepare_run, report, run_parser
 except ImportError:  # imported as the tools.finetune module
-    from tools.train import load_config, prepare_run, report
+    from tools.train import load_config, prepare_run, report, run_parser
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("config")
+    p = run_parser(__doc__, "semseg.fraction=0.01 trainer.max_epochs=2")
     p.add_argument("--pretrained", default=None, metavar="CKPT", help="pre-trained checkpoint or backbone export")
-    p.add_argument("--work-dir", type=Path, default=None, help="default: work_dirs/<config name>")
-    p.add_argument("--resume", nargs="?", const="last", default=None, metavar="CKPT",
-                   help="resume from CKPT, or from <work_dir>/checkpoints/last.ckpt when no path is given")
-    p.add_argument("--cfg-options", nargs="+", action=DictAction, default={},
-                   help="override config keys, e.g. semseg.fraction=0.01 trainer.max_epochs=2")
     return p.parse_args(argv)
 
 

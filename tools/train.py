@@ -16,15 +16,20 @@ from pathlib import Path
 from mmengine.config import Config, DictAction
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def run_parser(doc: str, example: str) -> argparse.ArgumentParser:
+    """The options every training entry point takes: CONFIG, --work-dir, --resume, --cfg-options."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("config")
     p.add_argument("--work-dir", type=Path, default=None, help="default: work_dirs/<config name>")
     p.add_argument("--resume", nargs="?", const="last", default=None, metavar="CKPT",
                    help="resume from CKPT, or from <work_dir>/checkpoints/last.ckpt when no path is given")
     p.add_argument("--cfg-options", nargs="+", action=DictAction, default={},
-                   help="override config keys, e.g. trainer.max_epochs=2 data.batch_size=4")
-    return p.parse_args(argv)
+                   help=f"override config keys, e.g. {example}")
+    return p
+
+
+def parse_args(argv=None):
+    return run_parser(__doc__, "trainer.max_epochs=2 data.batch_size=4").parse_args(argv)
 
 
 def load_config(path: str, options: dict, work_dir: Path | None) -> Config:
